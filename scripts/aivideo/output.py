@@ -1,0 +1,88 @@
+"""The output contract: one JSON object on stdout, progress on stderr, and the single place
+where exceptions become exit statuses."""
+import argparse
+import json
+import os
+import sys
+import time
+
+from .errors import EXIT_CODES_HELP, SkillError
+
+_secrets = set()
+
+
+def register_secret(value):
+    """Anything registered here is masked in every line this process writes."""
+    if value and len(value) >= 4:
+        _secrets.add(value)
+
+
+def redact(text):
+    for secret in _secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def emit(payload):
+    sys.stdout.write(redact(json.dumps(payload, separators=(",", ":"), default=str)) + "\n")
+    sys.stdout.flush()
+
+
+def progress(message):
+    sys.stderr.write(redact(f"[ai-video-maker] {message}") + "\n")
+    sys.stderr.flush()
+
+
+class Heartbeat:
+    """Progress lines: each status change at once, otherwise one line per `every` seconds."""
+
+    def __init__(self, every=30.0, clock=time.monotonic):
+        self.every = every
+        self.clock = clock
+        self.last = None
+        self.last_line = None
+
+    def report(self, line, changed):
+        now = self.clock()
+        if changed or self.last is None or now - self.last >= self.every:
+            progress(line)
+            self.last = now
+            self.last_line = line
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports usage mistakes as INVALID_INPUT JSON instead of usage text."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        epilog = kwargs.pop("epilog", "")
+        kwargs["epilog"] = (epilog + "\n\n" if epilog else "") + EXIT_CODES_HELP
+        super().__init__(*args, **kwargs)
+
+    def error(self, message):
+        raise SkillError("INVALID_INPUT", f"bad arguments: {message}",
+                         hint=f"run {self.prog} --help for usage; nothing was sent")
+
+
+def run(main):
+    """Call main(argv) -> payload dict; print it, or the error, and exit with its status."""
+    try:
+        payload = main(sys.argv[1:])
+    except SkillError as exc:
+        emit({"ok": False, "error": exc.to_json()})
+        return exc.exit_status
+    except KeyboardInterrupt:
+        emit({"ok": False, "error": SkillError(
+            "INTERNAL_ERROR", "interrupted", hint="run the command again; tasks already "
+            "created are in list_tasks.py --local").to_json()})
+        return 130
+    except Exception as exc:  # the last line of defence: never a traceback on stdout
+        if os.environ.get("AIVIDEO_DEBUG"):
+            import traceback
+            sys.stderr.write(redact(traceback.format_exc()))
+        emit({"ok": False, "error": SkillError(
+            "INTERNAL_ERROR", f"unexpected {type(exc).__name__}: {redact(str(exc))[:300]}",
+            hint="set AIVIDEO_DEBUG=1 for a traceback on stderr and report it").to_json()})
+        return 1
+    emit({"ok": True, **payload})
+    return 0
