@@ -184,8 +184,9 @@ class Sandbox:
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self):
-        for target in (self.api.serve_forever, self.media.serve_forever, self._ticker):
-            thread = threading.Thread(target=target, daemon=True)
+        for target, args in ((self.api.serve_forever, (0.05,)),
+                             (self.media.serve_forever, (0.05,)), (self._ticker, ())):
+            thread = threading.Thread(target=target, args=args, daemon=True)
             thread.start()
             self._threads.append(thread)
         return self
