@@ -52,8 +52,9 @@ MAX_LV_PROMPTS = 6
 MAX_BODY_BYTES = 40 * 1024 * 1024
 QUERY_LIMIT_PER_MINUTE = 60
 OUTPUT_SHAPES = ("object", "string", "list", "nested")
+# "lost": the create happens, then the connection drops before the answer.
 FAULTS = ("429", "500", "502", "503", "reset", "stall", "html", "badjson", "shape",
-          "redirect", "truncate", "expire")
+          "redirect", "truncate", "expire", "lost")
 FAULT_TARGETS = ("create", "list", "get", "status", "cancel", "video")
 DATA_URI = re.compile(r"^data:(image/[a-z0-9.+-]+);base64,(.*)$", re.IGNORECASE | re.DOTALL)
 
@@ -419,7 +420,7 @@ def _handler(sandbox, server_name):
                 self.end_headers()
                 self.wfile.write(body)
             elif kind == "shape":
-                self._send(200, ["unexpected", {"shape": True}])
+                self._send(200, {"unexpected": {"shape": True}})
             elif kind == "reset":
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -457,7 +458,8 @@ def _handler(sandbox, server_name):
                 if self.command != "POST":
                     raise ApiError(405, "Method not allowed")
                 key = self._authorise()
-                if self._apply_fault("create"):
+                fault = sandbox.take_fault("create")
+                if fault and fault["fault"] != "lost" and self._serve_fault(fault):
                     return
                 model = match.group(1)
                 if model not in MODELS:
@@ -469,6 +471,8 @@ def _handler(sandbox, server_name):
                 host = self.headers.get("Host") or sandbox.url.split("//")[1]
                 result = sandbox.create(key, model, payload, self.headers.get("webhookUrl"),
                                         f"http://{host}")
+                if fault:
+                    return self._serve_fault(dict(fault, fault="reset"))
                 return self._send(200, result)
             match = re.fullmatch(r"/api/v1/tasks(?:/([^/]+)(?:/(status|cancel))?)?", path)
             if not match:

@@ -18,7 +18,7 @@ from .errors import SkillError, invalid
 from .output import progress
 from .tasks import video_urls
 
-CHUNK_BYTES = 1024 * 1024
+CHUNK_BYTES = 64 * 1024  # small, so a broken transfer keeps nearly all it received
 MAX_ATTEMPTS = 4
 EXPIRED_STATUSES = (401, 403, 410)
 CONTENT_TYPES = {"video/mp4": ".mp4", "video/webm": ".webm", "video/quicktime": ".mov",
@@ -111,7 +111,7 @@ class Downloader:
                                      taskId=task_id, hint="run download.py again; the task is "
                                      "done and will not be charged again") from None
                 progress(f"download of {task_id} interrupted ({exc}); resuming")
-                self.sleep(min(1.0 * attempt, 5.0))
+                self.sleep(min(0.5 * attempt, 3.0))
 
     def _stream(self, url, part):
         """Fetch into `part`, resuming what it holds; returns the Content-Type."""

@@ -19,7 +19,7 @@ from .output import progress
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 4
 GIVE_UP_AFTER = 30.0
 MAX_BACKOFF = 8.0
 MAX_RETRY_AFTER = 120.0
@@ -65,7 +65,7 @@ def origin(url):
 
 def backoff(attempt, rng=random.random):
     """Full jitter in [half, all] of an exponential step, capped."""
-    step = min(MAX_BACKOFF, 0.5 * 2 ** attempt)
+    step = min(MAX_BACKOFF, 0.5 * 2 ** (attempt - 1))
     return step * (0.5 + 0.5 * rng())
 
 
@@ -202,11 +202,10 @@ class ApiClient:
                              retryable=retry_after <= MAX_RETRY_AFTER,
                              retryAfter=round(retry_after, 1))
         if status >= 500 or status == 408:
-            if create and not parsed:
-                raise _uncertain(f"HTTP {status} from a gateway; the task may have been created")
+            if create:  # the server may have made the task before failing: never assume not
+                raise _uncertain(f"HTTP {status} from the server")
             raise SkillError("SERVER_ERROR", f"the API failed: {message}",
-                             hint="try again in a minute", httpStatus=status,
-                             retryable=not create)
+                             hint="try again in a minute", httpStatus=status)
         return reply
 
 
