@@ -44,7 +44,7 @@ class Journal:
     @contextlib.contextmanager
     def _locked_fd(self):
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             if fcntl:
                 fcntl.flock(fd, fcntl.LOCK_EX)
@@ -57,6 +57,9 @@ class Journal:
         line = redact(json.dumps(record, separators=(",", ":"), sort_keys=True)) + "\n"
         try:
             with self._locked_fd() as fd:
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    line = "\n" + line  # end a line torn by a killed writer; keep ours whole
                 os.write(fd, line.encode("utf-8"))
                 os.fsync(fd)
         except OSError as exc:

@@ -60,12 +60,18 @@ class ArgumentParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message):
+        if message.startswith("unrecognized arguments:"):
+            # name the unknown flags, never echo their values: one might be a pasted key
+            words = message.split(":", 1)[1].split()
+            message = "unrecognized arguments: " + " ".join(
+                w.split("=", 1)[0] if w.startswith("-") else "<value>" for w in words)
         raise SkillError("INVALID_INPUT", f"bad arguments: {message}",
                          hint=f"run {self.prog} --help for usage; nothing was sent")
 
 
 def run(main):
     """Call main(argv) -> payload dict; print it, or the error, and exit with its status."""
+    register_secret(os.environ.get("AIVIDEO_API_KEY", "").strip())
     try:
         payload = main(sys.argv[1:])
     except SkillError as exc:
