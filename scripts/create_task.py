@@ -8,7 +8,7 @@
 Usage:
     python3 scripts/create_task.py t2v --prompt "a red fox in snow" --aspect-ratio 16:9 --duration 5
     python3 scripts/create_task.py i2v --image photo.png --duration 5 --wait --download ./videos
-    python3 scripts/create_task.py lv --image https://example.com/a.png --prompt "shot 1" --prompt "shot 2" --dry-run
+    python3 scripts/create_task.py lv --image a.png --prompt "shot 1" --prompt "shot 2" --dry-run
 """
 import sys
 

@@ -1,6 +1,7 @@
 """list_tasks.py, get_task.py, cancel.py and download.py against the sandbox."""
 import pytest
 from conftest import run_script
+
 from sandbox.server import Sandbox
 
 T2V = ["t2v", "--prompt", "a fox", "--aspect-ratio", "16:9", "--duration", "5"]

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from conftest import CANARY_KEY, creates, run_script, script_env
+
 from sandbox.server import Sandbox
 
 T2V = ["t2v", "--prompt", "a fox", "--aspect-ratio", "16:9", "--duration", "5"]

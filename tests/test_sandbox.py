@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 from conftest import CANARY_KEY, ROOT, write_png
+
 from sandbox.server import Sandbox
 
 

@@ -5,7 +5,7 @@ import pytest
 from aivideo.errors import SkillError
 from aivideo.models import estimate_credits
 from aivideo.validation import build_body, preview, validate
-from conftest import creates, write_png
+from conftest import write_png
 
 VALID = {
     "t2v": {"prompt": "a fox", "aspectRatio": "16:9", "duration": "8"},
