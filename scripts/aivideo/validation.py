@@ -66,32 +66,36 @@ def build_body(model, base=None, prompts=None, image=None, aspect_ratio=None, du
 
 
 def validate(model, body):
-    """Validate against schemas/<model>.json; the first error becomes INVALID_INPUT."""
+    """Validate a create body against schemas/<model>.json."""
+    return check_against(model, body)
+
+
+def check_against(schema_name, instance, label=None):
+    """Validate against schemas/<schema_name>.json; the first error becomes INVALID_INPUT."""
     from .deps import require
     jsonschema = require("jsonschema")
-    schema = load_schema(model)
+    schema = load_schema(schema_name)
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(body), key=lambda e: (len(e.path), list(e.path)))
+    errors = sorted(validator.iter_errors(instance), key=lambda e: (len(e.path), list(e.path)))
     if not errors:
-        return body
-    error = errors[0]
-    raise _to_invalid(model, schema, error)
+        return instance
+    raise _to_invalid(label or schema_name, errors[0])
 
 
-def _to_invalid(model, schema, error):
+def _to_invalid(model, error):
     field = ".".join(str(p) for p in error.path) or None
     allowed = None
     if error.validator == "required":
         field = error.message.split("'")[1]
         message = f"{model} requires {field}"
     elif error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(schema["properties"]))
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         field = extra[0] if extra else None
-        allowed = sorted(schema["properties"])
+        allowed = sorted(error.schema.get("properties", {}))
         message = f"{model} does not take {', '.join(extra)}"
     elif error.validator == "enum":
         allowed = error.validator_value
-        message = f"{field} must be one of {', '.join(allowed)} for {model}"
+        message = f"{field} must be one of {', '.join(map(str, allowed))} for {model}"
     elif error.validator == "maxItems":
         message = f"{model} takes at most {error.validator_value} prompts (one per 5 s segment)"
     elif error.validator == "minItems":
