@@ -21,6 +21,7 @@ import binascii
 import hashlib
 import json
 import math
+import random
 import re
 import secrets
 import socket
@@ -133,7 +134,8 @@ class Clock:
 
 
 class Task:
-    def __init__(self, task_id, key, model, body, credits, created, outcome, webhook):
+    def __init__(self, task_id, key, model, body, credits, created, outcome, webhook,
+                 extra_seconds=0.0):
         self.id = task_id
         self.key = key
         self.model = model
@@ -147,6 +149,7 @@ class Task:
         self.output = None
         self.token = 0
         self.expired_token = None
+        self.extra_seconds = extra_seconds
 
 
 class Sandbox:
@@ -154,7 +157,8 @@ class Sandbox:
 
     def __init__(self, host="127.0.0.1", port=0, media_port=0, keys=(DEFAULT_KEY,), credits=1000,
                  submitted_seconds=2.0, progress_seconds=8.0, query_limit=QUERY_LIMIT_PER_MINUTE,
-                 output_shape="object", video_bytes=None):
+                 output_shape="object", video_bytes=None, progress_jitter=0.0,
+                 media_rate=None):
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the sandbox listens on loopback only")
         self.clock = Clock()
@@ -162,16 +166,18 @@ class Sandbox:
         self.balances = {k: credits for k in keys}
         self.submitted_seconds = submitted_seconds
         self.progress_seconds = progress_seconds
+        self.progress_jitter = progress_jitter  # each task takes up to this much longer
+        self.rate_limited = 0  # 429s answered by the query limit
         self.query_limit = query_limit
         self.output_shape = output_shape
         self.video_bytes = video_bytes
+        self.media_rate = media_rate  # bytes a second per video transfer, like a real link
         self.tasks = {}
         self.order = []
         self.requests = []
         self.webhook_calls = []
         self.faults = []
         self.query_times = {}
-        self.rate_limited_until = {}
         self.next_outcomes = []
         self.images = {}
         self._stop = threading.Event()
@@ -181,7 +187,6 @@ class Sandbox:
             server.daemon_threads = True
         self.url = f"http://{host}:{self.api.server_address[1]}"
         self.media_url = f"http://{host}:{self.media.server_address[1]}"
-        self._threads = []
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self):
@@ -189,7 +194,7 @@ class Sandbox:
                              (self.media.serve_forever, (0.05,)), (self._ticker, ())):
             thread = threading.Thread(target=target, args=args, daemon=True)
             thread.start()
-            self._threads.append(thread)
+
         return self
 
     def stop(self):
@@ -247,7 +252,7 @@ class Sandbox:
         if task.status in ("COMPLETED", "FAILED", "CANCEL"):
             return
         age = self.clock.now() - task.created
-        if age >= self.submitted_seconds + self.progress_seconds:
+        if age >= self.submitted_seconds + self.progress_seconds + task.extra_seconds:
             self._transition(task, task.outcome)
         elif age >= self.submitted_seconds and task.status == "SUBMITTED":
             self._transition(task, "PROGRESS")
@@ -319,7 +324,8 @@ class Sandbox:
             task_id = "ck" + "".join(secrets.choice(string.ascii_lowercase + string.digits)
                                      for _ in range(23))
             outcome = self.next_outcomes.pop(0) if self.next_outcomes else "COMPLETED"
-            task = Task(task_id, key, model, stored, cost, self.clock.now(), outcome, webhook)
+            task = Task(task_id, key, model, stored, cost, self.clock.now(), outcome, webhook,
+                        random.uniform(0, self.progress_jitter))
             self.tasks[task_id] = task
             self.order.append(task_id)
         return {"status": "SUBMITTED", "taskId": task_id,
@@ -343,6 +349,7 @@ class Sandbox:
             window = [t for t in self.query_times.get(ip, []) if now - t < 60]
             if len(window) >= self.query_limit:
                 self.query_times[ip] = window
+                self.rate_limited += 1
                 return max(1, math.ceil(60 - (now - window[0])))
             window.append(now)
             self.query_times[ip] = window
@@ -561,6 +568,7 @@ def _handler(sandbox, server_name):
             prefix = SAMPLE_VIDEO + header
             position = start
             chunk = b"\0" * 65536
+            began = time.monotonic()
             while position < stop:
                 if position < len(prefix):
                     piece = prefix[position:min(stop, len(prefix))]
@@ -568,6 +576,10 @@ def _handler(sandbox, server_name):
                     piece = chunk[:min(len(chunk), stop - position)]
                 self.wfile.write(piece)
                 position += len(piece)
+                if sandbox.media_rate:
+                    ahead = (position - start) / sandbox.media_rate - (time.monotonic() - began)
+                    if ahead > 0:
+                        time.sleep(ahead)
 
         def _bytes(self, status, data, mime):
             self.send_response(status)
@@ -621,14 +633,19 @@ def main(argv=None):
     parser.add_argument("--query-limit", type=int, default=QUERY_LIMIT_PER_MINUTE,
                         help="query requests per minute per IP")
     parser.add_argument("--output-shape", choices=OUTPUT_SHAPES, default="object")
+    parser.add_argument("--progress-jitter", type=float, default=0.0,
+                        help="each task takes up to this many seconds longer (random)")
     parser.add_argument("--video-bytes", type=int, default=None,
                         help="size of each result video (padded sample MP4)")
+    parser.add_argument("--media-rate", type=float, default=None,
+                        help="limit each video transfer to this many bytes a second")
     args = parser.parse_args(argv)
     sandbox = Sandbox(host=args.host, port=args.port, media_port=args.media_port,
                       keys=tuple(args.key or [DEFAULT_KEY]), credits=args.credits,
                       submitted_seconds=args.submitted_seconds,
                       progress_seconds=args.progress_seconds, query_limit=args.query_limit,
-                      output_shape=args.output_shape, video_bytes=args.video_bytes)
+                      output_shape=args.output_shape, video_bytes=args.video_bytes,
+                      progress_jitter=args.progress_jitter, media_rate=args.media_rate)
     sandbox.start()
     print(json.dumps({"baseUrl": sandbox.url, "mediaUrl": sandbox.media_url,
                       "keys": sorted(sandbox.balances)}), flush=True)

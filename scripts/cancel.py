@@ -39,6 +39,10 @@ def main(argv):
         raise
     status = ctx.api.status(task_id)
     ctx.journal.append("status", taskId=task_id, status=status)
+    if status != "CANCEL":
+        raise SkillError("CANCEL_NOT_ALLOWED", f"the cancel was answered, but task {task_id} "
+                         f"is {status}", taskId=task_id, status=status,
+                         hint="only SUBMITTED tasks can be cancelled")
     return {"taskId": task_id, "status": status}
 
 

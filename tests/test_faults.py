@@ -176,3 +176,37 @@ def test_video_that_never_arrives_leaves_nothing(run, sandbox, tmp_path):
     result = run("download.py", task_id, "--dir", out)
     assert result.code == 9 and result.error["code"] == "DOWNLOAD_FAILED"
     assert not out.exists() or list(out.iterdir()) == []
+
+
+READ_CALLS = {  # script arguments, and the sandbox endpoint it reads
+    "get_task": (["get_task.py", "{id}"], "get"),
+    "list_tasks": (["list_tasks.py"], "list"),
+    "poll one": (["poll.py", "{id}"], "status"),
+    "poll many": (["poll.py", "{id}", "{id2}"], "list"),
+    "download": (["download.py", "{id}", "--dir", "{dir}"], "get"),
+    "cancel": (["cancel.py", "{id}"], "cancel"),
+}
+
+
+@pytest.mark.parametrize("fault", ["500", "reset", "badjson", "html", "429", "shape", "redirect"])
+@pytest.mark.parametrize("call", sorted(READ_CALLS))
+def test_every_script_under_every_fault(run, sandbox, tmp_path, call, fault):
+    """One JSON object, a documented exit code, no traceback (run_script checks), no create,
+    no partial file: transient faults are retried away, the rest end as exit 9."""
+    body = {"prompt": "a fox", "aspectRatio": "16:9", "duration": "5"}
+    ids = [sandbox.create(CANARY_KEY, "t2v", body, None, sandbox.url)["taskId"]
+           for _ in range(2)]
+    sandbox.advance(1)
+    argv, target = READ_CALLS[call]
+    argv = [a.format(id=ids[0], id2=ids[1], dir=tmp_path / "v") for a in argv]
+    sandbox.add_fault(target, fault)
+    result = run(*argv)
+    if call == "cancel":  # the task is already COMPLETED: refused whatever else happens
+        expected = {8, 9}
+    elif fault in ("shape", "redirect"):
+        expected = {9}
+    else:
+        expected = {0}
+    assert result.code in expected, result
+    assert creates(sandbox) == []
+    assert no_partial_files(tmp_path / "v")

@@ -131,3 +131,30 @@ def test_killed_before_the_answer_then_found_by_pending(run, sandbox, isolated_s
     rerun = run("create_task.py", *T2V)
     assert rerun.code == 0 and len(sandbox.tasks) == 2  # resolved, so a new create is allowed
     assert os.path.exists(journal.path)
+
+
+def test_download_killed_midway_resumes_where_it_stopped(tmp_path):
+    """Kill download.py during a slow transfer: the next run resumes with a Range request."""
+    from conftest import CANARY_KEY, run_script
+
+    from sandbox.server import Sandbox
+    with Sandbox(keys=(CANARY_KEY,), submitted_seconds=0, progress_seconds=0,
+                 video_bytes=3_000_000, media_rate=2_000_000) as box:
+        task_id = run_script("create_task.py", *T2V, box=box).json["taskId"]
+        out = tmp_path / "v"
+        proc = subprocess.Popen([sys.executable, str(SCRIPTS / "download.py"), task_id,
+                                 "--dir", str(out)], env=script_env(box),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        part = out / f".{task_id}.part"
+        deadline = time.monotonic() + 20
+        while (not part.exists() or part.stat().st_size < 500_000) and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        kept = part.stat().st_size
+        assert 0 < kept < 3_000_000 and not (out / f"{task_id}.mp4").exists()
+        result = run_script("download.py", task_id, "--dir", out, box=box)
+        assert result.code == 0 and (out / f"{task_id}.mp4").stat().st_size == 3_000_000
+        assert box.requests_to("media")[-1]["headers"]["Range"] == f"bytes={kept}-"
+        assert sorted(p.name for p in out.iterdir()) == [f"{task_id}.mp4"]

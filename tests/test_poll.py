@@ -123,3 +123,20 @@ def test_missing_key(sandbox):
     result = run_script("poll.py", "ckabc", env=env)
     assert result.code == 3 and result.error["code"] == "MISSING_API_KEY"
     assert sandbox.requests == []
+
+
+def test_concurrent_pollers_share_one_machine_wide_budget(slow_sandbox):
+    """Three poll.py processes at once, a budget of 4 a minute: 4 requests in all, no 429."""
+    import subprocess
+    import sys
+
+    from conftest import SCRIPTS, script_env
+    ids = [run_script("create_task.py", *T2V, box=slow_sandbox).json["taskId"] for _ in range(3)]
+    env = script_env(slow_sandbox, AIVIDEO_QUERY_BUDGET="4")
+    procs = [subprocess.Popen([sys.executable, str(SCRIPTS / "poll.py"), task_id, "--timeout",
+                               "3"], env=env, stdout=subprocess.PIPE, text=True)
+             for task_id in ids]
+    outputs = [proc.communicate(timeout=30)[0] for proc in procs]
+    assert [proc.returncode for proc in procs] == [6, 6, 6], outputs
+    assert len(slow_sandbox.requests_to("api", "/api/v1/tasks")) == 4
+    assert slow_sandbox.rate_limited == 0

@@ -117,3 +117,15 @@ def test_waiter_uses_one_list_request_per_cycle_for_many():
     assert all(i.status == "COMPLETED" for i in items)
     assert set(api.calls) == {"list"}
     assert len(api.calls) <= (fake.now - 1000) / 1.0 + 1
+
+
+def test_budget_raises_instead_of_sleeping_past_the_deadline(tmp_path):
+    from aivideo.errors import SkillError
+    fake = FakeTime()
+    budget = QueryBudget(tmp_path, per_minute=1, clock=fake.clock, sleep=fake.sleep)
+    budget.acquire()
+    budget.deadline = fake.now + 10
+    with pytest.raises(SkillError) as caught:
+        budget.acquire()
+    assert caught.value.code == "RATE_LIMITED" and caught.value.details["retryAfter"] == 60
+    assert fake.sleeps == []

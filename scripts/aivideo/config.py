@@ -15,8 +15,10 @@ BASE_URL_VAR = "AIVIDEO_BASE_URL"
 STATE_DIR_VAR = "AIVIDEO_STATE_DIR"
 MAX_CREDITS_VAR = "AIVIDEO_MAX_CREDITS"
 DEBUG_VAR = "AIVIDEO_DEBUG"
+QUERY_BUDGET_VAR = "AIVIDEO_QUERY_BUDGET"
 DEFAULT_BASE_URL = "https://aivideomaker.ai"
 DEFAULT_MAX_CREDITS = 50
+DEFAULT_QUERY_BUDGET = 50  # of the API's 60 query requests a minute per IP
 SKILL_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -75,16 +77,25 @@ def state_dir():
     return root / "ai-video-maker"
 
 
-def max_credits(flag_value):
-    if flag_value is not None:
-        return flag_value
-    raw = os.environ.get(MAX_CREDITS_VAR, "").strip()
+def _whole_number(name, default, lowest, highest):
+    raw = os.environ.get(name, "").strip()
     if not raw:
-        return DEFAULT_MAX_CREDITS
+        return default
     try:
         value = int(raw)
     except ValueError:
-        raise invalid(f"{MAX_CREDITS_VAR} must be a whole number", field=MAX_CREDITS_VAR) from None
-    if value < 0:
-        raise invalid(f"{MAX_CREDITS_VAR} must not be negative", field=MAX_CREDITS_VAR)
+        raise invalid(f"{name} must be a whole number", field=name) from None
+    if not lowest <= value <= highest:
+        raise invalid(f"{name} must be between {lowest} and {highest}", field=name)
     return value
+
+
+def query_budget():
+    """Query requests a minute that all scripts on this machine share."""
+    return _whole_number(QUERY_BUDGET_VAR, DEFAULT_QUERY_BUDGET, 1, 60)
+
+
+def max_credits(flag_value):
+    if flag_value is not None:
+        return flag_value
+    return _whole_number(MAX_CREDITS_VAR, DEFAULT_MAX_CREDITS, 0, 10 ** 9)

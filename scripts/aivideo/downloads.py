@@ -18,7 +18,7 @@ from .errors import SkillError, invalid
 from .output import progress
 from .tasks import video_urls
 
-CHUNK_BYTES = 64 * 1024  # small, so a broken transfer keeps nearly all it received
+CHUNK_BYTES = 256 * 1024  # small enough that a broken transfer keeps nearly all it got
 MAX_ATTEMPTS = 4
 EXPIRED_STATUSES = (401, 403, 410)
 CONTENT_TYPES = {"video/mp4": ".mp4", "video/webm": ".webm", "video/quicktime": ".mov",
@@ -26,12 +26,16 @@ CONTENT_TYPES = {"video/mp4": ".mp4", "video/webm": ".webm", "video/quicktime": 
 URL_EXTENSIONS = (".mp4", ".webm", ".mov", ".m4v", ".mkv")
 
 
-def file_sha256(path):
+def _hasher(path):
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(CHUNK_BYTES), b""):
             digest.update(block)
-    return digest.hexdigest()
+    return digest
+
+
+def file_sha256(path):
+    return _hasher(path).hexdigest()
 
 
 def extension_for(url, content_type):
@@ -93,10 +97,10 @@ class Downloader:
         while True:
             attempt += 1
             try:
-                content_type = self._stream(url, part)
+                content_type, digest = self._stream(url, part)
                 target = Path(output) if output else folder / (stem + extension_for(
                     url, content_type))
-                return self._finish(task_id, part, target)
+                return self._finish(task_id, part, target, digest)
             except _Expired:
                 if attempt >= MAX_ATTEMPTS:
                     raise SkillError("DOWNLOAD_FAILED", "the video URL keeps being refused",
@@ -114,7 +118,7 @@ class Downloader:
                 self.sleep(min(0.5 * attempt, 3.0))
 
     def _stream(self, url, part):
-        """Fetch into `part`, resuming what it holds; returns the Content-Type."""
+        """Fetch into `part`, resuming what it holds; returns (Content-Type, sha256 hex)."""
         offset = part.stat().st_size if part.exists() else 0
         headers = {"User-Agent": "ai-video-maker-skill"}
         if offset:
@@ -134,10 +138,12 @@ class Downloader:
                 raise _Broken(f"HTTP {response.status_code} from the video host")
             resumed = response.status_code == 206 and offset > 0
             expected = _expected_total(response, offset if resumed else 0)
+            digest = _hasher(part) if resumed else hashlib.sha256()
             try:
                 with open(part, "ab" if resumed else "wb") as handle:
                     for block in response.iter_content(CHUNK_BYTES):
                         handle.write(block)
+                        digest.update(block)
                     handle.flush()
                     os.fsync(handle.fileno())
             except requests.exceptions.RequestException as exc:
@@ -150,10 +156,9 @@ class Downloader:
                 raise _Broken(f"got {size} of {expected} bytes")
             if size == 0:
                 raise _Broken("empty body")
-            return response.headers.get("Content-Type")
+            return response.headers.get("Content-Type"), digest.hexdigest()
 
-    def _finish(self, task_id, part, target):
-        digest = file_sha256(part)
+    def _finish(self, task_id, part, target, digest):
         size = part.stat().st_size
         if target.exists():
             if target.stat().st_size == size and file_sha256(target) == digest:

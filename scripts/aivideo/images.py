@@ -49,7 +49,12 @@ def from_file(value):
     if mime is None:
         raise invalid(f"not an image file (PNG, JPEG, WebP or GIF by content): {value}",
                       field="image", allowed=list(ALLOWED_MIME))
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    # Built so that at most two copies of a large image are alive at once.
+    encoded = base64.b64encode(data)
+    del data
+    uri = b"".join((f"data:{mime};base64,".encode("ascii"), encoded))
+    del encoded
+    return uri.decode("ascii")
 
 
 def check_data_uri(value):
@@ -91,7 +96,9 @@ def describe(value):
     match = DATA_URI.match(value) if isinstance(value, str) else None
     if not match:
         return value
-    payload = value[match.end():]
-    size = len(payload) * 3 // 4 - payload[-2:].count("=")
-    digest = hashlib.sha256(payload.encode("ascii")).hexdigest()[:16]
-    return f"<{match.group(1)} data URI, {size} bytes, sha256(base64)={digest}>"
+    start = match.end()
+    size = (len(value) - start) * 3 // 4 - value[-2:].count("=")
+    digest = hashlib.sha256()
+    for offset in range(start, len(value), 1 << 20):  # in slices: no second copy of the image
+        digest.update(value[offset:offset + (1 << 20)].encode("ascii"))
+    return f"<{match.group(1)} data URI, {size} bytes, sha256(base64)={digest.hexdigest()[:16]}>"

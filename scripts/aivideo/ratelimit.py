@@ -9,6 +9,7 @@ import json
 import os
 import time
 
+from .errors import SkillError
 from .output import progress
 
 WINDOW_SECONDS = 60.0
@@ -28,6 +29,7 @@ class QueryBudget:
         self.clock = clock
         self.sleep = sleep
         self._memory = {"sent": [], "blockedUntil": 0.0}
+        self.deadline = None  # clock() time past which acquire() raises instead of sleeping
 
     @contextlib.contextmanager
     def _state(self):
@@ -76,6 +78,12 @@ class QueryBudget:
             wait = self._take()
             if wait <= 0:
                 return
+            if self.deadline is not None and self.clock() + wait > self.deadline:
+                raise SkillError("RATE_LIMITED", f"the machine-wide query budget "
+                                 f"({self.per_minute} a minute) is spent for {wait:.0f}s, past "
+                                 "this command's timeout", retryAfter=round(wait, 1),
+                                 hint="other processes on this machine are polling too; run "
+                                      "the command again later", scope="machine")
             self.sleep(min(max(wait, 0.01), WINDOW_SECONDS))
 
     def hold_off(self, seconds):

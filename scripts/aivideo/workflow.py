@@ -27,7 +27,7 @@ class Context:
         key = config.api_key()
         state_dir = config.state_dir()
         self.journal = Journal(state_dir)
-        self.budget = QueryBudget(state_dir, sleep=sleep)
+        self.budget = QueryBudget(state_dir, per_minute=config.query_budget(), sleep=sleep)
         self.api = Api(ApiClient(self.base_url, key, budget=self.budget, sleep=sleep,
                                  clock=clock))
         self.clock = clock
@@ -163,6 +163,7 @@ def wait_and_collect(ctx, task_ids, timeout, once=False, download_dir=None, forc
     """Wait for the tasks and save finished videos; returns views, or raises the outcome."""
     from .downloads import Downloader
     from .waiting import Waiter
+    ctx.budget.deadline = time.time() + timeout  # a busy budget ends the wait, never stretches it
     tracked = Waiter(ctx.api, ctx.journal, clock=ctx.clock, sleep=ctx.sleep).wait(
         task_ids, timeout, once=once)
     downloader = Downloader(ctx.api, ctx.journal, force=force) if download_dir else None
