@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/venv.sh requirements-dev.txt
 "$VENV_PYTHON" -m ruff check .
-"$VENV_PYTHON" -m pytest -q "$@"
+"$VENV_PYTHON" -m pytest -q -n 4 "$@"  # 4 workers: the tests mostly wait on subprocesses
