@@ -165,3 +165,17 @@ def test_missing_dependency_is_reported_as_json(tmp_path, sandbox):
     result = run_script("list_tasks.py", env=env)
     assert result.code == 2 and result.error["code"] == "MISSING_DEPENDENCY"
     assert "requirements.txt" in result.error["hint"]
+
+
+def test_uv_runs_a_script_from_its_inline_metadata(built, tmp_path):
+    """PEP 723: `uv run scripts/X.py` installs requests, jsonschema and pyyaml by itself."""
+    uv = pytest.importorskip("uv")
+    unzip(built["path"], tmp_path)
+    proc = subprocess.run([uv.find_uv_bin(), "run", "--no-project", "--quiet",
+                           "--python", sys.executable, str(tmp_path / NAME / "scripts" /
+                                                            "create_task.py"),
+                           "t2v", "--prompt", "x", "--aspect-ratio", "1:1", "--duration", "5",
+                           "--dry-run"], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, UV_CACHE_DIR=str(tmp_path / "uv-cache")))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(proc.stdout)["credits"] == 5

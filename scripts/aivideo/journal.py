@@ -84,13 +84,12 @@ class Journal:
 
     # -- writing the story of a create -----------------------------------------------------
     def submit(self, api_url, model, body, credits, fingerprint_value):
-        ref = uuid.uuid4().hex[:12]
+        """Record a create about to be sent; returns the record (its `ref` and `at`)."""
         shown = dict(body)
         if "image" in shown:
             shown["image"] = images.describe(shown["image"])
-        self.append("submit", ref=ref, api=api_url, model=model, input=shown, credits=credits,
-                    fingerprint=fingerprint_value)
-        return ref
+        return self.append("submit", ref=uuid.uuid4().hex[:12], api=api_url, model=model,
+                           input=shown, credits=credits, fingerprint=fingerprint_value)
 
     # -- reading it back ---------------------------------------------------------------------
     def tasks(self):

@@ -40,14 +40,12 @@ class Heartbeat:
         self.every = every
         self.clock = clock
         self.last = None
-        self.last_line = None
 
     def report(self, line, changed):
         now = self.clock()
         if changed or self.last is None or now - self.last >= self.every:
             progress(line)
             self.last = now
-            self.last_line = line
 
 
 class ArgumentParser(argparse.ArgumentParser):

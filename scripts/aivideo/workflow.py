@@ -62,8 +62,8 @@ def submit(ctx, model, body, credits, webhook_url=None, resubmit=False):
                 hint="run list_tasks.py to look for it; only if the user agrees that no task "
                      "was created, run the same command with --resubmit")
         ctx.journal.append("abandoned", ref=prior["ref"])
-    ref = ctx.journal.submit(ctx.base_url, model, body, credits, fp)
-    sent_at = ctx.journal.records()[-1]["at"]
+    submitted = ctx.journal.submit(ctx.base_url, model, body, credits, fp)
+    ref, sent_at = submitted["ref"], submitted["at"]
     try:
         created = ctx.api.create(model, body, webhook_url)
     except SkillError as exc:
