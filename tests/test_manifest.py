@@ -111,6 +111,7 @@ def test_every_environment_variable_read_is_declared():
     assert read == declared
     readme = (ROOT / "README.md").read_text()
     assert all(f"`{name}`" in readme for name in declared)
+    assert all(name in text for name in declared for text in HELP.values())
 
 
 def test_scripts_carry_pep723_dependencies_matching_requirements():

@@ -10,6 +10,17 @@ from .errors import EXIT_CODES_HELP, SkillError
 
 _secrets = set()
 
+ENVIRONMENT_HELP = """
+
+environment:
+  AIVIDEO_API_KEY       the API key (required to send; never pass it as a flag)
+  AIVIDEO_BASE_URL      API server (default https://aivideomaker.ai; http only on loopback)
+  AIVIDEO_MAX_CREDITS   budget per create when --max-credits is not given (default 50)
+  AIVIDEO_QUERY_BUDGET  query requests a minute shared by all scripts here (default 50)
+  AIVIDEO_STATE_DIR     journal and rate-limit state (default $XDG_STATE_HOME/ai-video-maker,
+                        XDG_STATE_HOME defaulting to ~/.local/state)
+  AIVIDEO_DEBUG         1: traceback on stderr for INTERNAL_ERROR"""
+
 
 def register_secret(value):
     """Anything registered here is masked in every line this process writes."""
@@ -54,7 +65,8 @@ class ArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         epilog = kwargs.pop("epilog", "")
-        kwargs["epilog"] = (epilog + "\n\n" if epilog else "") + EXIT_CODES_HELP
+        kwargs["epilog"] = (epilog + "\n\n" if epilog else "") + EXIT_CODES_HELP + \
+            ENVIRONMENT_HELP
         super().__init__(*args, **kwargs)
 
     def error(self, message):
