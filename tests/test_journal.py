@@ -158,3 +158,17 @@ def test_download_killed_midway_resumes_where_it_stopped(tmp_path):
         assert result.code == 0 and (out / f"{task_id}.mp4").stat().st_size == 3_000_000
         assert box.requests_to("media")[-1]["headers"]["Range"] == f"bytes={kept}-"
         assert sorted(p.name for p in out.iterdir()) == [f"{task_id}.mp4"]
+
+
+def test_old_unanswered_create_does_not_adopt_a_newer_task(run, sandbox, isolated_state):
+    """A create that never answered weeks ago must not claim today's identical task."""
+    from aivideo.journal import fingerprint
+    from conftest import CANARY_KEY
+    body = {"prompt": "a fox", "aspectRatio": "16:9", "duration": "5"}
+    Journal(isolated_state).append(
+        "submit", ref="old", at="2026-01-01T00:00:00.000000Z", api=sandbox.url, model="t2v",
+        input=body, credits=5, fingerprint=fingerprint(sandbox.url, "t2v", body))
+    sandbox.create(CANARY_KEY, "t2v", dict(body), None, sandbox.url)  # made by someone else
+    result = run("create_task.py", *T2V)
+    assert result.code == 10 and result.error["ref"] == "old"
+    assert len(sandbox.tasks) == 1

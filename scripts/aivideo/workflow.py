@@ -11,7 +11,10 @@ from .journal import Journal, fingerprint
 from .output import progress
 from .tasks import TERMINAL, video_urls
 
+# A lost create's task was made between its send (less clock skew) and a little after it:
+# the request times out in 30 s, so anything created much later is someone else's.
 RECONCILE_SKEW = timedelta(minutes=2)
+RECONCILE_AFTER = timedelta(minutes=10)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 SCRIPTS_DIR = Path(__file__).resolve().parents[1]
 
@@ -83,17 +86,18 @@ def submit(ctx, model, body, credits, webhook_url=None, resubmit=False):
 
 
 def _reconcile(ctx, model, body, sent_at):
-    """The one task of this model and input created since `sent_at` that no journal entry
+    """The one task of this model and input created around `sent_at` that no journal entry
     claims; None when there is none or more than one, or the list cannot be read."""
     try:
         tasks = ctx.api.list_tasks()
     except SkillError as exc:
         progress(f"could not read the task list to reconcile: {exc.message}")
         return None
-    since = _parse_time(sent_at) - RECONCILE_SKEW
+    sent = _parse_time(sent_at)
     claimed = ctx.journal.known_task_ids()
     matches = [t["id"] for t in tasks if t.get("model") == model and t["id"] not in claimed
-               and _parse_time(t.get("createdAt")) >= since and _same_input(t.get("input"), body)]
+               and sent - RECONCILE_SKEW <= _parse_time(t.get("createdAt")) <= sent +
+               RECONCILE_AFTER and _same_input(t.get("input"), body)]
     return matches[0] if len(matches) == 1 else None
 
 
