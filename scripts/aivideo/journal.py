@@ -58,7 +58,7 @@ class Journal:
         try:
             with self._locked_fd() as fd:
                 size = os.fstat(fd).st_size
-                if size and os.pread(fd, 1, size - 1) != b"\n":
+                if size and hasattr(os, "pread") and os.pread(fd, 1, size - 1) != b"\n":
                     line = "\n" + line  # end a line torn by a killed writer; keep ours whole
                 os.write(fd, line.encode("utf-8"))
                 os.fsync(fd)
@@ -71,6 +71,9 @@ class Journal:
             with open(self.path, encoding="utf-8") as handle:
                 lines = handle.readlines()
         except FileNotFoundError:
+            return []
+        except OSError as exc:
+            progress(f"could not read the journal {self.path}: {exc.strerror}")
             return []
         records = []
         for line in lines:
