@@ -13,8 +13,3 @@ def estimate_credits(model, body):
         return len(body["prompt"]) * LV_SECONDS_PER_PROMPT * LV_CREDITS_PER_SECOND
     return int(body["duration"]) * CREDITS_PER_SECOND[model]
 
-
-def video_seconds(model, body):
-    if model == "lv":
-        return len(body["prompt"]) * LV_SECONDS_PER_PROMPT
-    return int(body["duration"])
