@@ -101,8 +101,8 @@ def copy_project(tmp_path):
     """A copy of what the packager reads, to break one thing at a time."""
     root = tmp_path / "project"
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(
-        ".git", ".venv*", "dist", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis",
-        "tests", "sandbox", "bench"))
+        ".git", ".venv*", ".tools", "dist", "__pycache__", ".pytest_cache", ".ruff_cache",
+        ".hypothesis", "tests", "sandbox", "bench"))
     return root
 
 
@@ -154,6 +154,21 @@ def test_clawhub_upload_set_is_the_zip_set(built):
     ignore = (ROOT / ".clawhubignore").read_text()
     for excluded in ("tests/", "sandbox/", "bench/", "tools/", "dist/"):
         assert excluded in ignore
+
+
+def test_clawhub_cli_would_upload_exactly_what_the_zip_holds(built):
+    """ClawHub's own file walker (installed by tools/test.sh) against the packager's list."""
+    module = ROOT / ".tools" / "clawhub" / "node_modules" / "clawhub" / "dist" / "skills.js"
+    if not module.exists() or not shutil.which("node"):
+        pytest.skip("the clawhub CLI is not installed (tools/test.sh installs it with npm)")
+    script = (f"import({json.dumps(module.as_uri())}).then(async (m) => {{"
+              f"const files = await m.listSkillFiles({json.dumps(str(ROOT))});"
+              "console.log(JSON.stringify(files.map((f) => f.relPath).sort()));})")
+    proc = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(built["path"]) as archive:
+        zipped = sorted(n[len(NAME) + 1:] for n in archive.namelist())
+    assert sorted(json.loads(proc.stdout)) == zipped
 
 
 def test_missing_dependency_is_reported_as_json(tmp_path, sandbox):
