@@ -106,8 +106,9 @@ class ApiClient:
                 return self._exchange("POST", self.base_url + path, body=body, headers=headers,
                                       create=True)
             except SkillError as exc:
-                wait = self._retry_wait(attempt, started, exc)
-                if exc.code != "NETWORK_ERROR" or wait is None:
+                wait = self._retry_wait(attempt, started, exc) \
+                    if exc.code == "NETWORK_ERROR" else None
+                if wait is None:
                     raise
                 progress(f"POST {path}: {exc.message}; nothing was sent; retrying in "
                          f"{wait:.1f}s")
