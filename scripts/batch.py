@@ -41,7 +41,7 @@ def main(argv):
                         help="total budget when the manifest has none")
     args = parser.parse_args(argv)
     from aivideo import config, workflow
-    from aivideo.batch import BatchState, load_manifest, plan_jobs, run_batch
+    from aivideo.batch import FINISHED, NO_VIDEO, BatchState, load_manifest, plan_jobs, run_batch
     from aivideo.errors import SkillError
     manifest = load_manifest(args.manifest)
     base_url = config.base_url()
@@ -69,9 +69,8 @@ def main(argv):
     views = [j.view() for j in jobs]
     statuses = [v["status"] for v in views]
     totals.update(completed=statuses.count("COMPLETED"),
-                  failed=sum(s in ("FAILED", "CANCEL", "REJECTED") for s in statuses))
-    running = [v["taskId"] for v in views if v["status"] not in ("COMPLETED", "FAILED",
-                                                                 "CANCEL", "REJECTED")]
+                  failed=sum(s in NO_VIDEO for s in statuses))
+    running = [v["taskId"] for v in views if v["status"] not in FINISHED]
     resume = workflow.script_command("batch.py", args.manifest)
     if running:
         raise SkillError("TIMEOUT", f"{len(running)} job(s) still running; they keep going and "

@@ -15,7 +15,7 @@ import sys
 from aivideo import config
 from aivideo.errors import SkillError
 from aivideo.models import MODELS, estimate_credits
-from aivideo.output import ArgumentParser, run
+from aivideo.output import ArgumentParser, run, seconds
 
 EPILOG = """examples:
   create_task.py t2v --prompt "a red fox running through snow, low tracking shot" \\
@@ -49,7 +49,7 @@ def parse_args(argv):
     parser.add_argument("--dry-run", action="store_true",
                         help="validate and price only; print the request; send nothing")
     parser.add_argument("--wait", action="store_true", help="wait for the task to finish")
-    parser.add_argument("--timeout", type=float, default=900.0, metavar="S",
+    parser.add_argument("--timeout", type=seconds, default=900.0, metavar="S",
                         help="with --wait: give up waiting after S seconds (default 900)")
     parser.add_argument("--download", metavar="DIR", help="with --wait: save the video in DIR")
     parser.add_argument("--force", action="store_true",
@@ -73,8 +73,6 @@ def main(argv):
     if args.download and not args.wait:
         raise SkillError("INVALID_INPUT", "--download needs --wait", hint="add --wait, or "
                          "save later with download.py TASK_ID --dir DIR")
-    if args.timeout <= 0:
-        raise SkillError("INVALID_INPUT", "--timeout must be positive", field="timeout")
     if args.dry_run:
         headers = {"key": f"<from {config.API_KEY_VAR}>", "Content-Type": "application/json"}
         if args.webhook_url:
@@ -100,10 +98,9 @@ def main(argv):
     if not args.wait:
         result["next"] = workflow.script_command("poll.py", created["taskId"])
         return result
-    resume = ["--download", args.download] if args.download else []
     tracked, views = workflow.wait_and_collect(ctx, [created["taskId"]], args.timeout,
                                                download_dir=args.download, force=args.force)
-    error = workflow.outcome_error(tracked, views, False, resume)
+    error = workflow.outcome_error(tracked, views, download_dir=args.download)
     if error:
         error.details.update(credits=credits, taskId=created["taskId"])
         raise error

@@ -12,7 +12,7 @@ Usage:
 """
 import sys
 
-from aivideo.output import ArgumentParser, run
+from aivideo.output import ArgumentParser, run, seconds
 
 EPILOG = """examples:
   poll.py ckabc123 --download ./videos
@@ -28,7 +28,7 @@ def main(argv):
     parser.add_argument("task_ids", nargs="*", metavar="TASK_ID")
     parser.add_argument("--pending", action="store_true",
                         help="also every journalled task of this API that is not finished")
-    parser.add_argument("--timeout", type=float, default=900.0, metavar="S",
+    parser.add_argument("--timeout", type=seconds, default=900.0, metavar="S",
                         help="stop waiting after S seconds (default 900)")
     parser.add_argument("--once", action="store_true", help="check once and return")
     parser.add_argument("--download", metavar="DIR", help="save finished videos in DIR")
@@ -41,8 +41,6 @@ def main(argv):
     if not task_ids and not args.pending:
         raise SkillError("INVALID_INPUT", "name at least one TASK_ID, or pass --pending",
                          hint="list_tasks.py --local shows the tasks this skill created")
-    if args.timeout <= 0:
-        raise SkillError("INVALID_INPUT", "--timeout must be positive", field="timeout")
     from aivideo import workflow
     ctx = workflow.Context()
     if args.pending:
@@ -51,10 +49,9 @@ def main(argv):
         if not task_ids:
             return {"tasks": [], "message": "no unfinished tasks in the journal"}
     workflow.track(ctx, task_ids)
-    resume = ["--download", args.download] if args.download else []
     tracked, views = workflow.wait_and_collect(ctx, task_ids, args.timeout, once=args.once,
                                                download_dir=args.download, force=args.force)
-    error = workflow.outcome_error(tracked, views, args.once, resume)
+    error = workflow.outcome_error(tracked, views, args.once, args.download)
     if error:
         raise error
     return {"tasks": views}

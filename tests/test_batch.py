@@ -100,3 +100,24 @@ def test_manifest_may_be_json(tmp_path, sandbox):
     path.write_text(json.dumps({"jobs": JOBS[:1], "output": "v"}))
     result = run_script("batch.py", path, box=sandbox)
     assert result.code == 0 and (tmp_path / "v" / "fox.mp4").exists()
+
+
+def test_batch_timeout_cannot_be_infinite(run, sandbox, tmp_path):
+    path = tmp_path / "shots.yaml"
+    path.write_text("timeout: .inf\njobs:\n  - {model: t2v, prompt: x, aspectRatio: '1:1', "
+                    "duration: 5}\n")
+    result = run("batch.py", path)
+    assert result.code == 2 and result.error["field"] == "timeout" and sandbox.requests == []
+
+
+def test_job_whose_task_vanished_ends_instead_of_waiting_forever(run, slow_sandbox, tmp_path):
+    manifest = write_manifest(tmp_path, JOBS[:2], budget=20, timeout=0.5)
+    first = run("batch.py", manifest, box=slow_sandbox)
+    assert first.code == 6
+    gone = first.error["taskIds"][0]
+    del slow_sandbox.tasks[gone]  # as if deleted on the server
+    slow_sandbox.order.remove(gone)
+    slow_sandbox.advance(60)
+    second = run("batch.py", manifest, box=slow_sandbox)
+    assert second.code == 7 and second.error["totals"]["failed"] == 1
+    assert [j["status"] for j in second.error["jobs"]] == ["ERROR", "COMPLETED"]

@@ -146,3 +146,10 @@ def test_concurrent_pollers_share_one_machine_wide_budget(slow_sandbox):
     assert [proc.returncode for proc in procs] == [6, 6, 6], outputs
     assert 3 <= len(slow_sandbox.requests_to("api", "/api/v1/tasks")) <= 4
     assert slow_sandbox.rate_limited == 0
+
+
+def test_timeout_must_be_finite_and_positive(run, sandbox):
+    for value in ("0", "-5", "inf", "nan", "soon"):
+        result = run("poll.py", "ckabc", "--timeout", value)
+        assert result.code == 2 and result.error["code"] == "INVALID_INPUT", value
+    assert sandbox.requests == []

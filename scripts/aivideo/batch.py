@@ -16,10 +16,13 @@ from .errors import SkillError, invalid
 from .journal import fingerprint
 from .models import estimate_credits
 from .output import progress
-from .tasks import TERMINAL
 from .validation import build_body, check_against, validate
 
 DEFAULTS = {"concurrency": 4, "output": ".", "timeout": 1800.0}
+# Ends of a job that made no video: the task failed or was cancelled, the API refused the
+# create (REJECTED), or the task could not be followed (ERROR, e.g. not found).
+NO_VIDEO = ("FAILED", "CANCEL", "REJECTED", "ERROR")
+FINISHED = ("COMPLETED",) + NO_VIDEO
 CYCLE_SECONDS = 1.5
 
 
@@ -131,7 +134,7 @@ def run_batch(ctx, jobs, state, manifest, manifest_path, clock=time.monotonic,
         for job in jobs:
             if len(active) >= manifest["concurrency"]:
                 break
-            if not job.task_id and job.status not in ("REJECTED",):
+            if not job.task_id and job.status not in FINISHED:
                 _submit(ctx, job, workflow)
                 state.save(jobs)
                 if job.task_id:
@@ -140,7 +143,9 @@ def run_batch(ctx, jobs, state, manifest, manifest_path, clock=time.monotonic,
             return
         for item in waiter.wait([j.task_id for j in active], timeout=0, once=True):
             job = next(j for j in active if j.task_id == item.task_id)
-            job.record["status"] = item.error.code if item.error else item.status
+            job.record["status"] = "ERROR" if item.error else item.status
+            if item.error:
+                job.record["error"] = item.error.message
             if item.status == "COMPLETED" and not job.record.get("files"):
                 target = out_dir / f"{job.name}.mp4" if job.name else None
                 task = item.task or ctx.api.get_task(item.task_id)
@@ -154,7 +159,7 @@ def run_batch(ctx, jobs, state, manifest, manifest_path, clock=time.monotonic,
 
 
 def _unfinished(job):
-    return job.status not in TERMINAL or (job.status == "COMPLETED" and not job.record.get("files"))
+    return job.status not in FINISHED or (job.status == "COMPLETED" and not job.record.get("files"))
 
 
 def _submit(ctx, job, workflow):

@@ -8,7 +8,6 @@ import urllib.parse
 from pathlib import Path
 
 from .errors import SkillError, invalid
-from .output import register_secret
 
 API_KEY_VAR = "AIVIDEO_API_KEY"
 BASE_URL_VAR = "AIVIDEO_BASE_URL"
@@ -28,8 +27,7 @@ def api_key():
         raise SkillError("MISSING_API_KEY", f"{API_KEY_VAR} is not set",
                          hint=f"ask the user to set {API_KEY_VAR} in the agent's environment "
                               "(key from aivideomaker.ai); never pass it on the command line")
-    register_secret(key)
-    return key
+    return key  # output.run masks it in everything this process prints
 
 
 def is_loopback(host):

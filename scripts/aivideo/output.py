@@ -59,6 +59,17 @@ class Heartbeat:
             self.last = now
 
 
+def seconds(text):
+    """argparse type for --timeout: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):  # never wait forever, nor not at all
+        raise argparse.ArgumentTypeError("must be a finite number of seconds above 0")
+    return value
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports usage mistakes as INVALID_INPUT JSON instead of usage text."""
 

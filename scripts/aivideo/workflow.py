@@ -184,13 +184,14 @@ def wait_and_collect(ctx, task_ids, timeout, once=False, download_dir=None, forc
     return tracked, views
 
 
-def outcome_error(tracked, views, once, resume_args):
+def outcome_error(tracked, views, once=False, download_dir=None):
     """The error that describes unfinished or unsuccessful tasks, or None when all COMPLETED."""
     running = [t.task_id for t in tracked if not t.done]
     failed = [t.task_id for t in tracked if t.status == "FAILED"]
     cancelled = [t.task_id for t in tracked if t.status == "CANCEL"]
     broken = [t for t in tracked if t.error is not None]
     if running and not once:
+        resume_args = ("--download", download_dir) if download_dir else ()
         command = script_command("poll.py", *running, *resume_args)
         return SkillError("TIMEOUT", f"{len(running)} task(s) still running; they keep going "
                           "on the server and are not charged again", hint=f"resume with: "
